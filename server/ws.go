@@ -1,0 +1,39 @@
+package server
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"workshop/tenants"
+)
+
+// getLive upgrades to the workspace's WebSocket after the chain has authenticated the session and
+// resolved the workspace for it (anonymous 401, anything not the caller's 404, before any upgrade).
+// ?since=N asks for every event after seq N before live ones.
+func (s *Server) getLive(c *gin.Context) {
+	if s.live == nil {
+		s.fail(c, tenants.Errorf(tenants.EInternal, "Live updates are not available."))
+		return
+	}
+	var since int64
+	raw, hasSince := c.GetQuery("since")
+	if hasSince {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 0 {
+			s.fail(c, &tenants.Error{Code: tenants.EInvalid, Message: "Some fields are not valid.", Fields: map[string]string{"since": "must be a non-negative integer"}})
+			return
+		}
+		since = n
+	}
+	v := viewerOf(c)
+	st, err := s.svc.SessionState(c.Request.Context(), v)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hello := map[string]any{"you": youOut(v), "session": st}
+	w, r := c.Writer, c.Request
+	s.live.Serve(w, r, v, principal(c).Session.TokenHash, since, hasSince, hello)
+	// Nothing touches c after the upgrade: Serve returned when the connection ended.
+}
