@@ -98,3 +98,13 @@ func (s *Server) pageCaseStudy(c *gin.Context) {
 	}
 	s.page(c, http.StatusOK, "case_study", pageData{Title: cs.Name, Data: s.maturityBars(cs)})
 }
+
+// pageTenantCaseStudy shows a case study inside a tenant: a public one or one of the tenant's own.
+func (s *Server) pageTenantCaseStudy(c *gin.Context) {
+	cs, err := s.svc.CaseStudy(c.Request.Context(), tenantOf(c).ID, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.page(c, http.StatusOK, "case_study", pageData{Title: cs.Name, Data: s.maturityBars(cs)})
+}

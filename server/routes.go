@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 		r(POST, "/t/:slug/workspaces", p, login, tenant, s.formCreateWorkspace),
 		r(POST, "/t/:slug/members", p, login, tenant, s.formAddMember),
 		r(POST, "/t/:slug/case-studies", p, login, tenant, s.formCaseStudy),
+		r(GET, "/t/:slug/case-studies/:id", p, login, tenant, s.pageTenantCaseStudy),
 		r(GET, "/t/:slug/w/:ws", p, login, ws, s.pageWorkspace),
 		r(POST, "/t/:slug/w/:ws/answers/:question", p, login, ws, s.formAnswer),
 		r(POST, "/t/:slug/w/:ws/questions/:question/comments", p, login, ws, s.formComment),
