@@ -27,6 +27,7 @@ type questionView struct {
 	Spotlight bool
 	Errors    map[string]string
 	Draft     map[string]string
+	History   []*tenants.Answer // the viewer's own revisions, newest first
 }
 
 // threadView is a top-level comment with its replies.
@@ -84,6 +85,16 @@ func (s *Server) workspacePage(c *gin.Context, errs map[string]map[string]string
 	if err != nil {
 		return nil, err
 	}
+	history := map[string][]*tenants.Answer{}
+	if v.ParticipantID != "" {
+		revs, err := s.svc.AnswerHistory(ctx, v, "")
+		if err != nil {
+			return nil, err
+		}
+		for i := len(revs) - 1; i >= 0; i-- {
+			history[revs[i].QuestionID] = append(history[revs[i].QuestionID], revs[i])
+		}
+	}
 	d := &workspaceData{Tenant: t, Workspace: w, You: v, Session: st, Instrument: in, Seq: seq,
 		Base: "/t/" + t.Slug + "/w/" + w.ID}
 	if st.TimerEndsAt != nil {
@@ -129,7 +140,8 @@ func (s *Server) workspacePage(c *gin.Context, errs map[string]map[string]string
 	}
 	for _, q := range d.Dimension.Questions {
 		qv := questionView{Q: q, Mine: mine[q.ID], Others: others[q.ID], Synthesis: synOf[q.ID],
-			Locked: st.IsLocked(q.ID), Spotlight: st.Spotlight == q.ID, Errors: errs[q.ID], Draft: drafts[q.ID]}
+			Locked: st.IsLocked(q.ID), Spotlight: st.Spotlight == q.ID, Errors: errs[q.ID], Draft: drafts[q.ID],
+			History: history[q.ID]}
 		qv.Count = len(qv.Others)
 		if qv.Mine != nil {
 			qv.Count++
@@ -414,3 +426,43 @@ func ShowValue(q *tenants.Question, v json.RawMessage) string {
 	}
 	return ""
 }
+
+func (s *Server) formSynthesis(c *gin.Context) {
+	w, qid := workspaceOf(c), c.Param("question")
+	q := s.svc.Catalogue.Instrument(w.InstrumentVersion).Question(qid)
+	if q == nil {
+		s.fail(c, tenants.NotFound("Question"))
+		return
+	}
+	in := tenants.SynthesisInput{Status: c.PostForm("status"), Summary: c.PostForm("summary"), Dissent: c.PostForm("dissent")}
+	if _, _, err := s.svc.SaveSynthesis(c.Request.Context(), viewerOf(c), w, qid, in); err != nil {
+		if tenants.ErrorCode(err) == tenants.EInvalid {
+			c.Request.URL.RawQuery = "d=" + q.Dimension
+			s.renderWorkspace(c, http.StatusBadRequest, map[string]map[string]string{qid: prefixed("synthesis_", tenants.ErrorFields(err))},
+				map[string]map[string]string{qid: {"summary": in.Summary, "dissent": in.Dissent}})
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	s.redirect(c, s.wsBase(c)+"?d="+q.Dimension+"#q-"+qid, "Synthesis saved. The answers beneath it are unchanged.")
+}
+
+// formRotateReturn gives the participant a new personal return link and shows it once.
+func (s *Server) formRotateReturn(c *gin.Context) {
+	token, err := s.svc.RotateReturnLink(c.Request.Context(), viewerOf(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.page(c, http.StatusOK, "return_link", pageData{Title: "Your new return link",
+		Data: returnLinkPage{URL: s.svc.ReturnURL(token), Back: s.wsBase(c)}})
+}
+
+type returnLinkPage struct {
+	URL  string
+	Back string
+}
+
+// ShowRev renders a revision's value like Show.
+func (qv questionView) ShowRev(a *tenants.Answer) string { return qv.Show(*a) }

@@ -113,6 +113,8 @@ func (s *Server) routes() []route {
 		r(POST, "/t/:slug/w/:ws/questions/:question/comments", p, login, ws, s.formComment),
 		r(POST, "/t/:slug/w/:ws/comments/:comment/hide", p, login, ws, s.formHideComment),
 		r(POST, "/t/:slug/w/:ws/session", p, login, ws, s.formSession),
+		r(POST, "/t/:slug/w/:ws/synthesis/:question", p, login, ws, s.formSynthesis),
+		r(POST, "/t/:slug/w/:ws/return-link", p, login, ws, s.formRotateReturn),
 		r(GET, "/t/:slug/w/:ws/manage", p, login, ws, s.pageManage),
 		r(POST, "/t/:slug/w/:ws/manage", p, login, ws, s.formManage),
 		r(POST, "/t/:slug/w/:ws/invites", p, login, ws, s.formInvite),

@@ -69,7 +69,7 @@ func New(cfg Config, svc *tenants.Service, tpl *web.Templates, live Live, ready 
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
-	e.Use(requestID, s.recovery, s.accessLog, s.securityHeaders, limitBody, s.crossOrigin)
+	e.Use(requestID, s.recovery, s.accessLog, s.securityHeaders, s.limitBody, s.crossOrigin)
 	for _, r := range s.routes() {
 		e.Handle(r.Method, r.Path, r.Handlers...)
 	}
