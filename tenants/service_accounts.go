@@ -333,3 +333,14 @@ func (s *Service) TenantByID(ctx context.Context, id string) (*Tenant, error) {
 	})
 	return t, err
 }
+
+// HasAccounts reports whether any account exists (demo mode only seeds an empty database).
+func (s *Service) HasAccounts(ctx context.Context) (bool, error) {
+	var ok bool
+	err := s.Store.Read(ctx, func(tx Tx) error {
+		var err error
+		ok, err = tx.HasUsers()
+		return err
+	})
+	return ok, err
+}

@@ -22,6 +22,7 @@ type Tx interface {
 	Now() time.Time
 
 	CreateUser(u *User) error // EConflict when the email is taken
+	HasUsers() (bool, error)  // whether any account exists at all
 	FindUserByEmail(email string) (*User, error)
 	FindUserByID(id string) (*User, error)
 	UpdateUserPassword(id, hash string) error

@@ -12,6 +12,14 @@ func (t *tx) CreateUser(u *tenants.User) error {
 	return err
 }
 
+func (t *tx) HasUsers() (bool, error) {
+	var n int
+	if err := t.get(&n, "User", `SELECT EXISTS (SELECT 1 FROM users)`); err != nil {
+		return false, err
+	}
+	return n != 0, nil
+}
+
 type userRow struct {
 	ID           string    `db:"id"`
 	Name         string    `db:"name"`
