@@ -89,6 +89,11 @@ func (s *Server) routes() []route {
 		r(PUT, w+"/synthesis/:question", p, login, ws, s.putSynthesis),
 		r(GET, w+"/live", p, login, ws, s.getLive),
 
+		// Results.
+		r(GET, w+"/results", p, login, ws, s.getResults),
+		r(GET, w+"/export.csv", p, login, ws, s.getExportCSV),
+		r(GET, w+"/export.json", p, login, ws, s.getExportJSON),
+
 		// Pages.
 		r(GET, "/", p, s.pageHome),
 		r(GET, "/signup", p, s.pageSignup),
@@ -118,5 +123,7 @@ func (s *Server) routes() []route {
 		r(GET, "/t/:slug/w/:ws/manage", p, login, ws, s.pageManage),
 		r(POST, "/t/:slug/w/:ws/manage", p, login, ws, s.formManage),
 		r(POST, "/t/:slug/w/:ws/invites", p, login, ws, s.formInvite),
+		r(GET, "/t/:slug/w/:ws/results", p, login, ws, s.pageResults),
+		r(GET, "/t/:slug/w/:ws/report", p, login, ws, s.pageReport),
 	}
 }
