@@ -24,6 +24,8 @@ type Service struct {
 	Publisher Publisher
 	Log       *slog.Logger
 	BaseURL   string
+
+	results resultsCache
 }
 
 // write runs fn in a write transaction and, after a successful commit, publishes the events fn

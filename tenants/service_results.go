@@ -29,6 +29,7 @@ func (s *Service) Results(ctx context.Context, v Viewer, w *Workspace, round int
 	}
 	var st *SessionState
 	var seq int64
+	var res *Results
 	in := ResultsInput{Workspace: w, Instrument: inst, Taxonomy: &s.Catalogue.Taxonomy, CaseStudies: s.Catalogue.CaseStudies}
 	err = s.Store.Read(ctx, func(tx Tx) error {
 		var err error
@@ -37,6 +38,12 @@ func (s *Service) Results(ctx context.Context, v Viewer, w *Workspace, round int
 		}
 		if seq, err = tx.LatestSeq(v.TenantID, w.ID); err != nil {
 			return err
+		}
+		if round < 0 || round > st.Round {
+			return nil
+		}
+		if res = s.results.get(v.TenantID, w.ID, round, seq); res != nil {
+			return nil
 		}
 		if in.Participants, err = tx.FindParticipants(v.TenantID, w.ID); err != nil {
 			return err
@@ -54,9 +61,16 @@ func (s *Service) Results(ctx context.Context, v Viewer, w *Workspace, round int
 		return nil, &Error{Code: EInvalid, Message: "Some fields are not valid.",
 			Fields: map[string]string{"round": "must be between 1 and the current round (" + strconv.Itoa(st.Round) + ")"}}
 	}
-	in.Round, in.CurrentRound = round, st.Round
-	res := ComputeResults(in)
-	res.Seq = seq
+	if res == nil {
+		in.Round, in.CurrentRound = round, st.Round
+		res = ComputeResults(in)
+		res.Seq = seq
+		s.results.put(v.TenantID, w.ID, round, seq, res)
+	}
+	// The cached value is shared: every viewer gets its own copy of the parts changed below.
+	copied := *res
+	copied.Answers = append([]Answer(nil), res.Answers...)
+	res = &copied
 	if !v.Facilitates() && st.Blind {
 		res.Withhold(WithheldBlind)
 		return res, nil
