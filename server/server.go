@@ -51,7 +51,8 @@ type Server struct {
 }
 
 // New builds the server. ready reports whether the dependencies answer (for /readyz); live may be
-// nil, in which case the WebSocket endpoint answers 503.
+// nil, in which case the WebSocket endpoint answers 500 (internal): only tests build a server
+// without live updates.
 func New(cfg Config, svc *tenants.Service, tpl *web.Templates, live Live, ready func(context.Context) error, log *slog.Logger) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, svc: svc, log: log, tpl: tpl, live: live, ready: ready,

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,8 +33,14 @@ func (s *Server) getLive(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	hello := map[string]any{"you": youOut(v), "session": st}
+	// attribution tells the live layer how to show presence (names or groups only).
+	hello := map[string]any{"you": youOut(v), "session": st, "attribution": workspaceOf(c).Attribution}
 	w, r := c.Writer, c.Request
-	s.live.Serve(w, r, v, principal(c).Session.TokenHash, since, hasSince, hello)
+	sess := principal(c).Session
+	// A socket outlives no session: when the session's absolute lifetime ends, its sockets close
+	// (logout and removal close them at once elsewhere).
+	expire := time.AfterFunc(time.Until(sess.ExpiresAt), func() { s.live.CloseSession(sess.TokenHash) })
+	defer expire.Stop()
+	s.live.Serve(w, r, v, sess.TokenHash, since, hasSince, hello)
 	// Nothing touches c after the upgrade: Serve returned when the connection ended.
 }

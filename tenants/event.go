@@ -42,6 +42,9 @@ type EventData struct {
 	Workspace   *Workspace    `json:"workspace,omitempty"`
 	Blind       bool          `json:"blind,omitempty"`
 	Attribution string        `json:"attribution,omitempty"`
+	// Suppressed marks an answer of a group that had fewer answering participants than the
+	// workspace's min_group_size for that question: only facilitators and the author receive it.
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 // Audience keys: viewers with the same key receive the same bytes for an event.
@@ -67,6 +70,8 @@ func EventFor(e Event, v Viewer) (out Event, audience string, ok bool) {
 	case d.Answer != nil:
 		if v.ParticipantID != "" && d.Answer.ParticipantID == v.ParticipantID {
 			audience = AudienceAuthor
+		} else if d.Suppressed {
+			return e, AudienceOthers, false
 		}
 		a := d.Answer.VisibleTo(v, w, d.Blind)
 		d.Answer = &a
@@ -92,7 +97,7 @@ func EventFor(e Event, v Viewer) (out Event, audience string, ok bool) {
 		d.Synthesis = &s
 	case d.Workspace != nil:
 	}
-	d.Blind, d.Attribution = false, ""
+	d.Blind, d.Attribution, d.Suppressed = false, "", false
 	b, err := json.Marshal(d)
 	if err != nil {
 		return e, audience, false

@@ -74,7 +74,24 @@ func (s *Service) SaveAnswer(ctx context.Context, v Viewer, w *Workspace, questi
 			return err
 		}
 		out = a
-		seq, err = rec.emit(v.TenantID, v.WorkspaceID, EventAnswerSaved, EventData{Answer: a, Blind: st.Blind, Attribution: cur.Attribution})
+		small := false
+		if cur.MinGroupSize > 1 {
+			// Live delivery applies the same per-question suppression as FindAnswers: while the
+			// group has fewer answering participants than min_group_size, other participants are
+			// not sent this answer.
+			peers, err := tx.FindAnswers(v.TenantID, v.WorkspaceID, AnswerFilter{QuestionID: questionID})
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, p := range peers {
+				if p.StakeholderGroup == a.StakeholderGroup {
+					n++
+				}
+			}
+			small = n < cur.MinGroupSize
+		}
+		seq, err = rec.emit(v.TenantID, v.WorkspaceID, EventAnswerSaved, EventData{Answer: a, Blind: st.Blind, Attribution: cur.Attribution, Suppressed: small})
 		return err
 	})
 	if err != nil {
@@ -85,8 +102,8 @@ func (s *Service) SaveAnswer(ctx context.Context, v Viewer, w *Workspace, questi
 
 // FindAnswers returns the workspace's current answers as v may see them: under blind mode a
 // participant gets other people's answers without values; under group attribution without names;
-// and answers of groups with fewer answering participants than the workspace's min_group_size are
-// left out for participants (their own excepted).
+// and a question's answers from a group with fewer answering participants (for that question) than
+// the workspace's min_group_size are left out for participants (their own excepted).
 func (s *Service) FindAnswers(ctx context.Context, v Viewer, w *Workspace, f AnswerFilter) ([]Answer, *SessionState, error) {
 	var all []*Answer
 	var st *SessionState
@@ -101,23 +118,20 @@ func (s *Service) FindAnswers(ctx context.Context, v Viewer, w *Workspace, f Ans
 	if err != nil {
 		return nil, nil, err
 	}
-	small := map[string]bool{}
+	// A group is small per question: one regulator's answer to a question is that person's answer,
+	// however many regulators answered other questions. Counting per question also makes the
+	// answer the same whether or not the caller filters by question.
+	type key struct{ question, group string }
+	answered := map[key]int{}
 	if !v.Facilitates() && w.MinGroupSize > 1 {
-		people := map[string]map[string]bool{}
 		for _, a := range all {
-			if people[a.StakeholderGroup] == nil {
-				people[a.StakeholderGroup] = map[string]bool{}
-			}
-			people[a.StakeholderGroup][a.ParticipantID] = true
-		}
-		for g, ps := range people {
-			small[g] = len(ps) < w.MinGroupSize
+			answered[key{a.QuestionID, a.StakeholderGroup}]++ // one current answer per participant and question
 		}
 	}
 	out := make([]Answer, 0, len(all))
 	for _, a := range all {
 		own := a.ParticipantID == v.ParticipantID && v.ParticipantID != ""
-		if small[a.StakeholderGroup] && !own {
+		if n, counted := answered[key{a.QuestionID, a.StakeholderGroup}]; counted && n < w.MinGroupSize && !own {
 			continue
 		}
 		out = append(out, a.VisibleTo(v, w, st.Blind))
