@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -38,7 +39,8 @@ func bindJSON(c *gin.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	// More() misses a trailing ']' or '}', so read on: only the end of the input may follow.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return tenants.Errorf(tenants.EInvalid, "The request body must hold a single JSON value.")
 	}
 	return nil
@@ -57,8 +59,8 @@ func jsonError(err error) error {
 			Fields: map[string]string{field: "must be " + jsonKind(typeErr.Type.Kind().String())}}
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return tenants.Errorf(tenants.EInvalid, "The request body is not valid JSON.")
-	case len(err.Error()) > 22 && err.Error()[:22] == "json: unknown field \"":
-		name := err.Error()[21:]
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
 		return &tenants.Error{Code: tenants.EInvalid, Message: "The request has a field that is not accepted.",
 			Fields: map[string]string{trimQuotes(name): "is not a known field"}}
 	}

@@ -54,7 +54,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.log.Error("internal error", "request_id", c.GetString(ctxRequestID), "path", c.FullPath(), "err", err)
 	}
 	if code == tenants.ENotFound || code == tenants.EForbidden {
-		s.log.Info("denied", "request_id", c.GetString(ctxRequestID), "path", c.FullPath(), "code", code)
+		s.log.Info("denied", "request_id", c.GetString(ctxRequestID), "path", c.FullPath(), "code", code,
+			"slug", c.Param("slug"), "workspace", c.Param("ws"), "user", principalUser(c), "session_tenants", principalTenants(c))
 	}
 	body := errorBody{Error: errorDetail{Code: code, Message: tenants.ErrorMessage(err), Fields: tenants.ErrorFields(err)}}
 	if isAPI(c) || c.GetHeader("Accept") == "application/json" {
@@ -63,4 +64,36 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	c.Abort()
 	s.page(c, status, "error", pageData{Title: http.StatusText(status), Data: body.Error})
+}
+
+// principalUser returns the id of the request's account, or "", for audit lines.
+func principalUser(c *gin.Context) string {
+	if p := principal(c); p != nil && p.User != nil {
+		return p.User.ID
+	}
+	return ""
+}
+
+// principalTenants returns the ids of the tenants the request's session belongs to (memberships
+// and participant identities), for audit lines that show which tenant reached for which.
+func principalTenants(c *gin.Context) []string {
+	p := principal(c)
+	if p == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, m := range p.Memberships {
+		add(m.TenantID)
+	}
+	for _, pt := range p.Participants {
+		add(pt.TenantID)
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +39,11 @@ func (s *Server) page(c *gin.Context, status int, name string, d pageData) {
 	}
 	d.Names = s.names
 	if flash, err := c.Cookie("flash"); err == nil && flash != "" {
+		// The message is query-escaped so that any text (names with accents, semicolons) survives
+		// the cookie; a value that does not decode is shown as it came.
+		if text, err := url.QueryUnescape(flash); err == nil {
+			flash = text
+		}
 		d.Flash = flash
 		http.SetCookie(c.Writer, &http.Cookie{Name: "flash", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure})
 	}
@@ -55,15 +61,25 @@ func (s *Server) page(c *gin.Context, status int, name string, d pageData) {
 // redirect sends the browser to path after a form post, with an optional one-time message.
 func (s *Server) redirect(c *gin.Context, path, flash string) {
 	if flash != "" {
-		http.SetCookie(c.Writer, &http.Cookie{Name: "flash", Value: strings.ReplaceAll(flash, ";", ","), Path: "/", MaxAge: 60,
+		http.SetCookie(c.Writer, &http.Cookie{Name: "flash", Value: url.QueryEscape(flash), Path: "/", MaxAge: 60,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure})
 	}
 	c.Redirect(http.StatusSeeOther, path)
 }
 
-// safeNext keeps post-login redirects on this site.
+// safeNext keeps post-login redirects on this site: a path of our own, without a scheme or host,
+// without backslashes and without control characters (browsers drop tabs and newlines, so
+// "/\t/evil.example" would become "//evil.example").
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
+		return ""
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return ""
+		}
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" {
 		return ""
 	}
 	return next

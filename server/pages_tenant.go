@@ -202,14 +202,13 @@ func (s *Server) formJoin(c *gin.Context) {
 }
 
 func (s *Server) pageReturn(c *gin.Context) {
-	j, err := s.svc.Return(c.Request.Context(), c.Param("token"), s.sessionToken(c))
+	old := s.sessionToken(c)
+	j, err := s.svc.Return(c.Request.Context(), c.Param("token"), old)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if j.SessionToken != "" {
-		s.setSession(c, j.SessionToken)
-	}
+	s.replaceSession(c, old, j.SessionToken)
 	c.Header("Referrer-Policy", "no-referrer")
 	s.redirect(c, "/t/"+j.Tenant.Slug+"/w/"+j.Workspace.ID, "Welcome back, "+j.Participant.DisplayName+".")
 }

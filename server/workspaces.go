@@ -247,14 +247,25 @@ func (s *Server) joinedOut(j *tenants.Joined) joinResponse {
 }
 
 func (s *Server) join(c *gin.Context, in tenants.Join) (*tenants.Joined, error) {
-	j, err := s.svc.JoinWorkspace(c.Request.Context(), c.Param("token"), in, s.sessionToken(c))
+	old := s.sessionToken(c)
+	j, err := s.svc.JoinWorkspace(c.Request.Context(), c.Param("token"), in, old)
 	if err != nil {
 		return nil, err
 	}
-	if j.SessionToken != "" {
-		s.setSession(c, j.SessionToken)
-	}
+	s.replaceSession(c, old, j.SessionToken)
 	return j, nil
+}
+
+// replaceSession sets the cookie of a session that replaced the old one (join, return link) and
+// closes the sockets opened with the old one.
+func (s *Server) replaceSession(c *gin.Context, old, token string) {
+	if token == "" {
+		return
+	}
+	s.setSession(c, token)
+	if old != "" && old != token {
+		s.closeSockets(old)
+	}
 }
 
 func (s *Server) postJoin(c *gin.Context) {
@@ -272,14 +283,13 @@ func (s *Server) postJoin(c *gin.Context) {
 }
 
 func (s *Server) postReturn(c *gin.Context) {
-	j, err := s.svc.Return(c.Request.Context(), c.Param("token"), s.sessionToken(c))
+	old := s.sessionToken(c)
+	j, err := s.svc.Return(c.Request.Context(), c.Param("token"), old)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if j.SessionToken != "" {
-		s.setSession(c, j.SessionToken)
-	}
+	s.replaceSession(c, old, j.SessionToken)
 	out := s.joinedOut(j)
 	out.ReturnURL = ""
 	c.JSON(http.StatusOK, out)

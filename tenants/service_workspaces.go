@@ -213,15 +213,16 @@ type Joined struct {
 	Participant  *Participant
 	Tenant       *Tenant
 	Workspace    *Workspace
-	SessionToken string // set when a new session was started
+	SessionToken string // the session's new token; the one the caller came with has ended
 	ReturnToken  string
 	Seq          int64
 }
 
 // JoinWorkspace admits a person through an invite: it creates the participant in the invite's
-// group and role, counts the use, and adds the identity to the caller's session (or starts one
-// when sessionToken is empty or no longer valid). A used-up, expired or revoked invite is
-// EConflict; an unknown one ENotFound.
+// group and role, counts the use, and moves the caller's session, with the new identity added, to a
+// new session token (or starts a session when sessionToken is empty or no longer valid). A
+// used-up, expired or revoked invite, or one of an archived workspace, is EConflict; an unknown
+// one ENotFound.
 func (s *Service) JoinWorkspace(ctx context.Context, token string, in Join, sessionToken string) (*Joined, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -239,6 +240,13 @@ func (s *Service) JoinWorkspace(ctx context.Context, token string, in Join, sess
 		now := tx.Now()
 		if problem := inv.Problem(now); problem != "" {
 			return Errorf(EConflict, "%s", problem)
+		}
+		ws, err := tx.FindWorkspace(inv.TenantID, inv.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if ws.Archived {
+			return Errorf(EConflict, "This workspace has been archived.")
 		}
 		inv.Uses++
 		if err := tx.UpdateInvite(inv); err != nil {
@@ -263,32 +271,47 @@ func (s *Service) JoinWorkspace(ctx context.Context, token string, in Join, sess
 	return out, nil
 }
 
-// attach adds the participant identity to the session of sessionToken when that session is
-// usable, or starts a new session and stores its token in *newToken.
+// attach adds the participant identity to the caller's session and stores the session's new token
+// in *newToken. A usable session of sessionToken is replaced by a new one that keeps its account
+// and identities (a new session id whenever a session gains an identity, so a planted cookie never
+// leads into someone's workspace); otherwise a new session is started.
 func (s *Service) attach(tx Tx, p *Participant, sessionToken string, newToken *string) error {
+	*newToken = NewToken()
+	sess := newSession(*newToken, "", tx.Now())
+	var keep []*Participant
 	if sessionToken != "" {
-		sess, err := tx.FindSession(HashToken(sessionToken))
-		if err == nil && sess.Usable(tx.Now()) {
-			return tx.AddSessionParticipant(sess.TokenHash, p.TenantID, p.ID)
-		}
-		if err != nil && ErrorCode(err) != ENotFound {
+		old, err := tx.FindSession(HashToken(sessionToken))
+		switch {
+		case err == nil && old.Usable(tx.Now()):
+			sess.UserID, sess.CreatedAt, sess.ExpiresAt = old.UserID, old.CreatedAt, old.ExpiresAt
+			if keep, err = tx.FindParticipantsByIDs(old.ParticipantIDs); err != nil {
+				return err
+			}
+			if err := tx.DeleteSession(old.TokenHash); err != nil {
+				return err
+			}
+		case err != nil && ErrorCode(err) != ENotFound:
 			return err
 		}
 	}
-	*newToken = NewToken()
-	sess := newSession(*newToken, "", tx.Now())
 	if err := tx.CreateSession(sess); err != nil {
 		return err
 	}
-	return tx.AddSessionParticipant(sess.TokenHash, p.TenantID, p.ID)
+	for _, k := range append(keep, p) {
+		if err := tx.AddSessionParticipant(sess.TokenHash, k.TenantID, k.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReturnURL is the personal link that logs a participant back in.
 func (s *Service) ReturnURL(token string) string { return s.BaseURL + "/r/" + token }
 
 // Return logs a participant back in with their personal return token, on this or another device.
-// It returns the participant with its tenant and workspace, and a new session token when one was
-// started. An unknown token, or one of a removed participant, is ENotFound.
+// It returns the participant with its tenant and workspace, and the session's new token (the
+// caller's session, if any, moves to it). An unknown token, or one of a removed participant, is
+// ENotFound.
 func (s *Service) Return(ctx context.Context, returnToken, sessionToken string) (*Joined, error) {
 	if returnToken == "" || len(returnToken) > 200 {
 		return nil, NotFound("Link")

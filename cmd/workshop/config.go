@@ -71,7 +71,7 @@ func parseConfig(args []string, getenv func(string) string) (Config, error) {
 	if c.BaseURL == "" {
 		c.BaseURL = "http://localhost:" + strconv.Itoa(p)
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+	if u, err := url.Parse(c.BaseURL); err != nil || !isOrigin(u) {
 		return c, fmt.Errorf("BASE_URL: %q must be an http(s) origin such as https://assess.example.org", c.BaseURL)
 	}
 	for _, o := range strings.Split(*origins, ",") {
@@ -79,7 +79,7 @@ func parseConfig(args []string, getenv func(string) string) (Config, error) {
 			continue
 		}
 		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || strings.Contains(o, "*") {
+		if err != nil || !isOrigin(u) || strings.Contains(o, "*") {
 			return c, fmt.Errorf("ALLOWED_ORIGINS: %q must be an origin such as https://assess.example.org (no paths or wildcards)", o)
 		}
 		c.AllowedOrigins = append(c.AllowedOrigins, o)
@@ -89,6 +89,13 @@ func parseConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	c.Demo = *demo
 	return c, nil
+}
+
+// isOrigin reports whether u is a bare http(s) origin: scheme and host, and nothing else (no
+// path, query, fragment or credentials), since invite links are built by appending paths to it.
+func isOrigin(u *url.URL) bool {
+	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" && u.RawQuery == "" &&
+		!u.ForceQuery && u.Fragment == "" && u.User == nil && u.Opaque == ""
 }
 
 func envOr(getenv func(string) string, key, def string) string {
