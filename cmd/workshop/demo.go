@@ -18,7 +18,7 @@ import (
 const (
 	demoEmail    = "demo@example.org"
 	demoPassword = "demo-password-2027"
-	demoName     = "Nadia Ferrer (demo facilitator)"
+	demoName     = "Nadia Ferrer"
 	demoOrg      = "Demo Ministry of Digital Economy"
 	demoTitle    = "Republic of Kestria: national health data exchange, 2027"
 	demoCountry  = "Republic of Kestria (fictional)"

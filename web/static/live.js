@@ -377,7 +377,12 @@
       return r.json().catch(function () { return {}; }).then(function (j) { return { ok: r.ok, status: r.status, body: j }; });
     }, function () { return { ok: false, status: 0, body: {} }; });
   }
-  function errText(r) { return r.status === 0 ? "you seem to be offline." : ((r.body.error || {}).message || "the server answered " + r.status + "."); }
+  function errText(r) {
+    if (r.status === 0) return "you seem to be offline.";
+    var e = r.body.error || {}, f = e.fields || {};
+    var why = Object.keys(f).map(function (k) { return k.replace(/_/g, " ") + " " + f[k]; }).join("; ");
+    return (e.message || "the server answered " + r.status + ".") + (why ? " (" + why + ")" : "");
+  }
 
   // answers: autosave, with a queue that survives offline and reloads
   function setSaveState(s, text) { var e = $(".save-state", s); if (e) e.textContent = text; }
@@ -459,7 +464,11 @@
   $$("form.answer-form").forEach(function (f) {
     var q = f.getAttribute("data-question");
     f.addEventListener("change", function (ev) {
-      if (ev.target.type === "radio" || ev.target.type === "checkbox") { clearTimeout(debounce[q]); saveAnswer(f); }
+      // A short pause lets arrow keys move across the levels without saving a revision per step.
+      if (ev.target.type === "radio" || ev.target.type === "checkbox") {
+        clearTimeout(debounce[q]);
+        debounce[q] = setTimeout(function () { saveAnswer(f); }, 800);
+      }
     });
     f.addEventListener("input", function (ev) {
       if (ev.target.type === "radio" || ev.target.type === "checkbox") return;
