@@ -101,7 +101,9 @@
     retryTimer = setTimeout(connect, d / 2 + Math.random() * d / 2); // exponential backoff, jitter
   }
   window.addEventListener("online", function () { attempt = 0; if (ws && ws.readyState === 1) setState("live"); else connect(); flushQueue(); });
-  window.addEventListener("offline", function () { setState("offline"); });
+  // A socket can outlive the network for a while: drop it so the state is honest and the client
+  // resumes from its last seq when the network returns.
+  window.addEventListener("offline", function () { setState("offline"); if (ws && ws.readyState <= 1) ws.close(); });
 
   var focused = null;
   function sendFocus(q) {
@@ -253,7 +255,19 @@
       if (c.hidden) li.appendChild(el("p", "muted", "Hidden by a facilitator" + (c.hidden_reason ? ": " + c.hidden_reason : "") + ". Only you and facilitators see it."));
       li.appendChild(el("p", "body", c.body));
     }
+    if (you.facilitator && !c.hidden && !c.deleted) li.appendChild(hideForm(c.id));
     return li;
+  }
+  // hideForm is the facilitator's "hide with a reason" form, as the server renders it.
+  function hideForm(id) {
+    var f = el("form", "hide-form"), inp = el("input"), lab = el("label", null, "Reason"), b = el("button", null, "Hide");
+    f.method = "post";
+    f.action = base + "/comments/" + encodeURIComponent(id) + "/hide";
+    inp.name = "reason"; inp.required = true; inp.maxLength = 500; inp.id = "hide-" + id;
+    lab.htmlFor = inp.id;
+    b.type = "submit";
+    f.appendChild(lab); f.appendChild(inp); f.appendChild(b);
+    return f;
   }
   function showComment(c, isNew) {
     var list = $('.comment-list[data-question="' + esc(c.question_id) + '"]');
@@ -316,6 +330,8 @@
     if (st.spotlight && st.spotlight !== prev.spotlight) follow(st.spotlight);
     var lockedNow = locked.filter(function (q) { return (prev.locked || []).indexOf(q) < 0; });
     if (lockedNow.length) announce("Locked: \u201c" + promptOf(lockedNow[0]) + "\u201d.");
+    var bn = document.getElementById("blind-note");
+    if (bn) bn.hidden = !st.blind;
     if (!!st.blind !== !!prev.blind) { announce(st.blind ? "Blind mode on." : "Blind mode off: answers revealed."); reloadAnswers(); }
     if (st.round !== prev.round) announce("Round " + st.round + " is open.");
   }
