@@ -145,6 +145,15 @@ func TestLiveJourney(t *testing.T) {
 		everyone = append(everyone, p.u)
 	}
 
+	t.Run("presence shows who is here", func(t *testing.T) {
+		defer asAll(t, everyone...)()
+		fac.openOK(dim1)
+		fac.waitLive()
+		for _, p := range people {
+			fac.waitFor(p.name+" in the presence list", `document.getElementById("presence").textContent.includes(`+js(p.name)+`)`, liveWait)
+		}
+	})
+
 	t.Run("answers and comments appear live", func(t *testing.T) {
 		defer asAll(t, everyone...)()
 		levels := []string{"4", "1", "2"}

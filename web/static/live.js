@@ -148,10 +148,26 @@
 
   // presence: who is here (the count shows on the connection badge)
   var presence = {};
+  // showPresence lists who is here (names, or groups only when the server withholds names) and,
+  // per question, how many people are looking at it.
   function showPresence() {
-    var people = {};
-    Object.keys(presence).forEach(function (id) { var w = presence[id].who || {}; people[w.participant_id || w.display_name || id] = 1; });
-    if (connEl) connEl.title = Object.keys(people).length + " here now";
+    var people = {}, looking = {};
+    Object.keys(presence).forEach(function (id) {
+      var p = presence[id], w = p.who || {}, k = w.participant_id || w.display_name || id;
+      people[k] = w.display_name ? w.display_name + (w.stakeholder_group ? " (" + groupName(w.stakeholder_group) + ")" : "")
+        : (w.role === "facilitator" ? "a facilitator" : groupName(w.stakeholder_group) || "someone");
+      if (p.question_id) (looking[p.question_id] = looking[p.question_id] || {})[k] = 1;
+    });
+    var names = Object.keys(people).map(function (k) { return people[k]; }).sort();
+    if (connEl) connEl.title = names.length + " here now";
+    var pe = document.getElementById("presence");
+    if (pe) pe.textContent = names.length ? names.length + " here now: " + names.join(", ") : "";
+    $$("section.question").forEach(function (sec) {
+      var n = Object.keys(looking[sec.getAttribute("data-question")] || {}).length;
+      var b = $(".badge.viewing", sec);
+      if (!b && n) { var bs = $(".badges", sec); if (bs) { b = el("span", "badge viewing"); bs.appendChild(text(" ")); bs.appendChild(b); } }
+      if (b) { b.hidden = !n; b.textContent = n + (n === 1 ? " person looking" : " people looking"); }
+    });
   }
 
   // answers
