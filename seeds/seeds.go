@@ -240,6 +240,18 @@ func (l *loader) questions(p string, d *tenants.Dimension, seen map[string]strin
 		q := tenants.Question(sq)
 		q.Dimension = d.ID
 		q.Position = before + i + 1
+		// The contract shows lists, never null: a question without levels or options has empty ones.
+		for _, list := range []*[]string{&q.Motivations, &q.UseCases} {
+			if *list == nil {
+				*list = []string{}
+			}
+		}
+		if q.Levels == nil {
+			q.Levels = []tenants.Level{}
+		}
+		if q.Options == nil {
+			q.Options = []tenants.Option{}
+		}
 		l.checkQuestion(item{path: p, kind: "question", id: q.ID, n: i + 1}, &q, d, seen)
 		qs = append(qs, &q)
 	}

@@ -240,3 +240,24 @@ func TestPrivateCaseStudyStaysInsideItsTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestInstrumentListsAreNeverNull checks that every list of every question is a JSON array, as
+// the contract shows, even for kinds that do not use it.
+func TestInstrumentListsAreNeverNull(t *testing.T) {
+	app := servertest.New(t, servertest.Options{})
+	var in struct {
+		Dimensions []struct {
+			Questions []map[string]any `json:"questions"`
+		} `json:"dimensions"`
+	}
+	app.Client(t).Must(http.StatusOK, http.MethodGet, "/api/v1/instrument", nil).JSON(t, &in)
+	for _, d := range in.Dimensions {
+		for _, q := range d.Questions {
+			for _, k := range []string{"levels", "options", "motivations", "use_cases"} {
+				if _, ok := q[k].([]any); !ok {
+					t.Fatalf("question %v: %s is %v, want a list", q["id"], k, q[k])
+				}
+			}
+		}
+	}
+}
