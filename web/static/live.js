@@ -343,7 +343,11 @@
     timerEnds = st.timer_ends_at ? Date.parse(st.timer_ends_at) : 0;
     tick();
     if (!live) return;
-    if (st.spotlight && st.spotlight !== prev.spotlight) follow(st.spotlight);
+    // Participants follow the spotlight; facilitators drive it and keep their place on the page.
+    if (st.spotlight && st.spotlight !== prev.spotlight) {
+      if (you.facilitator) announce("In focus now: \u201c" + promptOf(st.spotlight) + "\u201d.");
+      else follow(st.spotlight);
+    }
     var lockedNow = locked.filter(function (q) { return (prev.locked || []).indexOf(q) < 0; });
     if (lockedNow.length) announce("Locked: \u201c" + promptOf(lockedNow[0]) + "\u201d.");
     var bn = document.getElementById("blind-note");
