@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,22 +41,13 @@ func (s *Server) taxonomyView() taxonomyResponse {
 		return out
 	}
 	return taxonomyResponse{
-		Motivations:       tag(cat.Taxonomy.Motivations, func(c *tenants.CaseStudy, id string) bool { return has(c.Motivations, id) }),
-		UseCases:          tag(cat.Taxonomy.UseCases, func(c *tenants.CaseStudy, id string) bool { return has(c.UseCases, id) }),
+		Motivations:       tag(cat.Taxonomy.Motivations, func(c *tenants.CaseStudy, id string) bool { return slices.Contains(c.Motivations, id) }),
+		UseCases:          tag(cat.Taxonomy.UseCases, func(c *tenants.CaseStudy, id string) bool { return slices.Contains(c.UseCases, id) }),
 		Architectures:     tag(cat.Taxonomy.Architectures, func(c *tenants.CaseStudy, id string) bool { return c.Architecture == id }),
 		Dimensions:        cat.Taxonomy.Dimensions,
 		StakeholderGroups: cat.Taxonomy.StakeholderGroups,
 		Regions:           cat.Taxonomy.Regions,
 	}
-}
-
-func has(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) getTaxonomy(c *gin.Context) {

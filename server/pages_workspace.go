@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -414,7 +415,7 @@ func ShowValue(q *tenants.Question, v json.RawMessage) string {
 		_ = json.Unmarshal(v, &ss)
 		var labels []string
 		for _, o := range q.Options {
-			if has(ss, o.ID) {
+			if slices.Contains(ss, o.ID) {
 				labels = append(labels, o.Label)
 			}
 		}

@@ -1,6 +1,9 @@
 package tenants
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Term is a named entry of the taxonomy: a motivation, a use-case, an architecture archetype, a
 // stakeholder group or a region.
@@ -179,10 +182,10 @@ type CaseStudyFilter struct {
 
 // Match reports whether c passes the filter.
 func (f CaseStudyFilter) Match(c *CaseStudy) bool {
-	if f.Motivation != "" && !contains(c.Motivations, f.Motivation) {
+	if f.Motivation != "" && !slices.Contains(c.Motivations, f.Motivation) {
 		return false
 	}
-	if f.UseCase != "" && !contains(c.UseCases, f.UseCase) {
+	if f.UseCase != "" && !slices.Contains(c.UseCases, f.UseCase) {
 		return false
 	}
 	if f.Region != "" && c.Region != f.Region {
@@ -216,15 +219,6 @@ func (f CaseStudyFilter) Match(c *CaseStudy) bool {
 
 // StrongLevel is the judged maturity from which a case study counts as strong on a dimension.
 const StrongLevel = 3
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // Catalogue is the loaded knowledge base: the taxonomy, every instrument version and the public
 // case studies. It is read-only after start-up and safe for concurrent use.

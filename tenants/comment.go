@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -84,7 +85,7 @@ func (in *CommentInput) Validate() error {
 	f := FieldErrors{}
 	in.Body = strings.TrimSpace(in.Body)
 	checkText(f, "body", in.Body, 1, MaxCommentBody)
-	if in.Stance != "" && !contains(Stances, in.Stance) {
+	if in.Stance != "" && !slices.Contains(Stances, in.Stance) {
 		f.Add("stance", "must be supports, challenges, evidence or question")
 	}
 	return f.Err()

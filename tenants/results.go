@@ -3,6 +3,7 @@ package tenants
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -783,12 +784,12 @@ func (c *computer) profile(res *Results) []ProfilePoint {
 func (c *computer) shared(cs *CaseStudy) []string {
 	out := []string{}
 	for _, m := range c.in.Workspace.Motivations {
-		if contains(cs.Motivations, m) {
+		if slices.Contains(cs.Motivations, m) {
 			out = append(out, m)
 		}
 	}
 	for _, u := range c.in.Workspace.UseCases {
-		if contains(cs.UseCases, u) {
+		if slices.Contains(cs.UseCases, u) {
 			out = append(out, u)
 		}
 	}
@@ -947,7 +948,7 @@ func (c *computer) why(dim string, basis []string, score, div *float64, cs *Case
 		name = d.Name
 	}
 	var b strings.Builder
-	weak, divergent := contains(basis, BasisWeakest), contains(basis, BasisDivergent)
+	weak, divergent := slices.Contains(basis, BasisWeakest), slices.Contains(basis, BasisDivergent)
 	switch {
 	case weak && divergent:
 		b.WriteString(name + " is both among the weakest dimensions here (" + fmtNum(score) + " of 4) and among the most contested (groups " + fmtNum(div) + " apart)")

@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -133,7 +134,7 @@ type SessionState struct {
 }
 
 // IsLocked reports whether answers to the question are locked.
-func (s *SessionState) IsLocked(questionID string) bool { return contains(s.Locked, questionID) }
+func (s *SessionState) IsLocked(questionID string) bool { return slices.Contains(s.Locked, questionID) }
 
 // SessionPatch changes session state; nil fields stay as they are. Round may only grow by opening
 // the next round.
@@ -160,7 +161,7 @@ func (p *SessionPatch) Apply(s *SessionState, in *Instrument, now time.Time) err
 		for _, id := range *p.Locked {
 			if in.Question(id) == nil {
 				f.Add("locked", "unknown question \""+truncate(id, 40)+"\"")
-			} else if !contains(locked, id) {
+			} else if !slices.Contains(locked, id) {
 				locked = append(locked, id)
 			}
 		}

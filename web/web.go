@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -127,14 +128,7 @@ func Funcs(version string) template.FuncMap {
 			b, err := json.Marshal(v)
 			return string(b), err
 		},
-		"has": func(list []string, s string) bool {
-			for _, v := range list {
-				if v == s {
-					return true
-				}
-			}
-			return false
-		},
+		"has": slices.Contains[[]string],
 		"add": func(a, b int) int { return a + b },
 		"seq": func(n int) []int {
 			out := make([]int, n)
